@@ -1,0 +1,1 @@
+"""Comparative analytics for community party-building governance cases."""
