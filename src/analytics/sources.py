@@ -141,7 +141,14 @@ _SYLLABLE = (
 # A pinyin syllable in (half- or full-width) parentheses, glued to the ideograph it annotates.
 _RUBY_RE = re.compile(rf"(?<=[{_CJK}])[(（]\s*{_SYLLABLE}\s*[)）]")
 
-_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+# Full-width ASCII (letters, digits, ％ ＋ …) folds to half-width; the full-width punctuation
+# of Chinese prose (，；：？！（）) is kept as it is.
+_WIDTH_TABLE = {
+    code: code - 0xFEE0
+    for code in range(0xFF01, 0xFF5F)
+    if chr(code) not in _FULL.values()
+}
 _WIDTH_TABLE.update(
     {
         0x3000: 0x20,  # ideographic space
@@ -158,7 +165,6 @@ _WIDTH_TABLE.update(
     }
 )
 _INVISIBLE_RE = re.compile("[\ufeff\u200b\u200c\u200d\u2060]")
-_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _CJK_CONTEXT = f"{_CJK}\u3000-\u303f\uff00-\uffef“”‘’…—"
 _HALF_PUNCT_RE = re.compile(r"[,;:?!()]")
 _CJK_CONTEXT_RE = re.compile(f"[{_CJK_CONTEXT}]")
@@ -218,21 +224,29 @@ def _clean_line(line: str) -> str:
 
 
 def _is_chrome(line: str) -> bool:
+    """Site chrome is a short line that is no sentence of the article (does not end in 。)."""
+    if len(line) > 40 or line.endswith("。"):
+        return False
     return any(p.search(line) for p in _CHROME_LINE_RES)
 
 
 def _trailing_dialog_start(lines: list[str]) -> int:
-    """Index where a trailing block of dialog text starts (``len(lines)`` when none)."""
+    """Index where a trailing block of dialog text starts (``len(lines)`` when none).
+
+    The block is a run of at least three final lines, each a button label (确认, 取消, 再想想)
+    or a short line naming a dialog action (login, payment, upload), at least one of the
+    latter: an article that merely ends on a sentence about 购买 is left alone.
+    """
     start = len(lines)
     seen_dialog = False
     for i in range(len(lines) - 1, -1, -1):
         line = lines[i]
-        if _DIALOG_RE.search(line):
+        if len(line) <= 60 and _DIALOG_RE.search(line):
             seen_dialog = True
         elif not _BUTTON_RE.match(line):
             break
         start = i
-    return start if seen_dialog else len(lines)
+    return start if seen_dialog and len(lines) - start >= 3 else len(lines)
 
 
 def normalise_report(text: str) -> Normalisation:
