@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -172,8 +171,10 @@ def test_chrome_and_dialogs_removed_article_kept():
     assert report.chrome_removed[-1] == "取消"
     assert report.text.split("\n\n")[0] == "“三字”工作法解锁基层治理“幸福密码”"
     assert report.text.endswith("为打造幸福社区作出了积极努力。")
-    assert normalise_report(RAW["fuzhou-changle-wenwusha"]).chrome_removed[0].startswith(
-        "2022年08月19日16:44 来源"
+    assert (
+        normalise_report(RAW["fuzhou-changle-wenwusha"])
+        .chrome_removed[0]
+        .startswith("2022年08月19日16:44 来源")
     )
 
 

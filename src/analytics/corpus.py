@@ -15,6 +15,7 @@ Validation collects *every* problem, each formatted ``file:line: field.path: rea
 from __future__ import annotations
 
 import html
+import itertools
 import os
 import re
 from collections.abc import Iterable
@@ -758,7 +759,7 @@ class Highlight:
         parts = []
         starts = self.facts["start"].to_numpy()
         ends = self.facts["end"].to_numpy()
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in itertools.pairwise(bounds):
             segment = html.escape(self.text[a:b]).replace("\n", "<br>")
             inside = self.facts[(starts <= a) & (ends >= b)]
             if inside.empty:

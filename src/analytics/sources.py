@@ -12,12 +12,12 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-import datetime as dt
 from functools import cache
 from pathlib import Path
 
@@ -135,9 +135,7 @@ def _converter() -> _Simplifier:
 
 
 _TONED = "āáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜ"
-_SYLLABLE = (
-    rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouüvê{_TONED}]{{1,4}}(?:ng|n|r)?"
-)
+_SYLLABLE = rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouüvê{_TONED}]{{1,4}}(?:ng|n|r)?"
 # A pinyin syllable in (half- or full-width) parentheses, glued to the ideograph it annotates.
 _RUBY_RE = re.compile(rf"(?<=[{_CJK}])[(（]\s*{_SYLLABLE}\s*[)）]")
 
@@ -145,9 +143,7 @@ _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（",
 # Full-width ASCII (letters, digits, ％ ＋ …) folds to half-width; the full-width punctuation
 # of Chinese prose (，；：？！（）) is kept as it is.
 _WIDTH_TABLE = {
-    code: code - 0xFEE0
-    for code in range(0xFF01, 0xFF5F)
-    if chr(code) not in _FULL.values()
+    code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in _FULL.values()
 }
 _WIDTH_TABLE.update(
     {
