@@ -106,6 +106,7 @@ class Staffing(Evidence):
 
 class Level(Evidence):
     name: str = Field(min_length=1, description="the level's name as written")
+    name_en: str | None = Field(None, description="English gloss of the name, for figures")
     tier: _key("tiers", "canonical tier of the level")
     count: int | None = Field(None, ge=0, description="how many units at this level, if stated")
     span: int | None = Field(
@@ -118,6 +119,7 @@ class Structure(Evidence):
     id: Id
     kind: _key("structure_kinds", "kind of structure")
     name: str = Field(min_length=1, description="the structure's name as written, or its chain")
+    name_en: str | None = Field(None, description="English gloss of the name, for figures")
     levels: list[Level] = Field(min_length=1, description="levels in order, top first")
 
 
@@ -146,6 +148,7 @@ class Excluded(Evidence):
 class Unit(Evidence):
     id: Id
     name: str = Field(min_length=1, description="the unit's name as written")
+    name_en: str | None = Field(None, description="English gloss of the name, for figures")
     unit_type: _key("unit_types", "kind of organisation or group")
 
 
@@ -165,6 +168,7 @@ class Practice(Evidence):
 
 class Honour(Evidence):
     title: str = Field(min_length=1, description="award, title or outlet as written")
+    title_en: str | None = Field(None, description="English gloss of the title, for figures")
     kind: _key("honour_kinds", "award, publication or programme")
     level: _key("honour_levels", "level of the awarding or publishing body")
     year: int | None = Field(None, ge=1949, le=2100)

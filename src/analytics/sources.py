@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -400,3 +401,32 @@ def iter_sources(data_dir: Path | str | None = None) -> Iterable[tuple[Source, s
     for source in load_manifest(data_dir).values():
         raw = verified_raw_text(source, data_dir)
         yield source, raw, normalised_text(source, data_dir)
+
+
+def normalisation_summary(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Per raw document: size before and after normalisation and what was removed.
+
+    Columns: case_id, encoding, script, raw_chars, normalised_chars, paragraphs,
+    ruby_removed, chrome_lines, chrome_chars, characters_converted.
+
+    >>> normalisation_summary().set_index("case_id").loc["hefei-baohe-qingnian", "ruby_removed"]
+    np.int64(195)
+    """
+    rows = []
+    for source, raw, _ in iter_sources(data_dir):
+        report = normalise_report(raw)
+        rows.append(
+            {
+                "case_id": source.case_id,
+                "encoding": source.encoding,
+                "script": source.script,
+                "raw_chars": len(raw),
+                "normalised_chars": len(report.text),
+                "paragraphs": report.text.count("\n\n") + 1,
+                "ruby_removed": len(report.ruby_removed),
+                "chrome_lines": len(report.chrome_removed),
+                "chrome_chars": sum(len(line) for line in report.chrome_removed),
+                "characters_converted": report.characters_converted,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("case_id", ignore_index=True)
