@@ -313,6 +313,8 @@ def _minimal_covers(masks: list[int], n_targets: int) -> list[tuple[int, ...]]:
 class Solution:
     """The result of :func:`minimize`; print it for R-style ``M1: ... -> OUTCOME`` lines.
 
+    As R, the arrow is ``<->`` when the model's coverage is 1 (also necessary), else ``->``.
+
     * ``models``: every tied minimal model, in R notation (``"DEV*~IND + URB*STB"``).
     * ``terms``: one row per model and term: ``model`` (label ``M1``, ``M2``, ...; ``M01``...
       when there are ten or more), ``term``, ``incl``, ``PRI``, ``cov_raw``, ``cov_unique``
