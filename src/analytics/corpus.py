@@ -52,6 +52,21 @@ def _dotted(path: Iterable) -> str:
     return out or "<file>"
 
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse once (safely, with libyaml when present): the node tree for line numbers and
+    the plain data built from it."""
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        doc = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, doc
+
+
 def _line_map(node: yaml.Node | None) -> dict[tuple, int]:
     """Field path -> 1-based line of that node in the YAML source."""
     lines: dict[tuple, int] = {}
@@ -219,8 +234,7 @@ def check_case_file(
             "save case files as UTF-8"
         ]
     try:
-        node = yaml.compose(source_text, Loader=yaml.SafeLoader)
-        doc = yaml.safe_load(source_text)
+        node, doc = _parse_yaml(source_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
