@@ -46,6 +46,21 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from analytics.export import export_corpus
+
+    written = export_corpus(args.out_dir, formats=args.format, force=args.force)
+    for path in written:
+        print(path)
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from analytics.ingest import ingest_files
+
+    return ingest_files(args.files, out_dir=args.out, jobs=args.jobs, force=args.force)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (one sub-command per verb).
 
@@ -69,6 +84,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the case-file JSON Schema")
     p.add_argument("--data-dir", type=Path, default=None, help="data directory for the glossary")
     p.set_defaults(run=_cmd_schema)
+
+    p = sub.add_parser("export", help="write every corpus and derived table (CSV, Parquet, Stata)")
+    p.add_argument(
+        "out_dir", nargs="?", type=Path, default=Path("exports"), help="default: exports/"
+    )
+    p.add_argument(
+        "--format",
+        action="append",
+        choices=("csv", "parquet", "dta"),
+        help="repeatable; default: all three",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.set_defaults(run=_cmd_export)
+
+    p = sub.add_parser("ingest", help="turn new raw texts into draft case files")
+    p.add_argument("files", nargs="+", type=Path, help="raw texts (UTF-8, GB18030 or Big5)")
+    p.add_argument("--out", type=Path, default=None, help="default: data/cases/drafts/")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--force", action="store_true", help="overwrite existing drafts")
+    p.set_defaults(run=_cmd_ingest)
     return parser
 
 

@@ -12,7 +12,7 @@ Importing this module applies the house style (:func:`use_house_style`) to the g
 >>> from analytics import plotting
 >>> df = pd.DataFrame({"社区": ["甲社区", "乙社区"], "案例数": [12, 3]})
 >>> ax = plotting.barh(df, y="社区", x="案例数", lang="zh", xlabel="案例数", ylabel="")
->>> paths = plotting.save_figure(ax.figure, "cases", notebook="01-corpus-overview")  # doctest: +SKIP
+>>> plotting.save_figure(ax.figure, "cases", notebook="01-corpus-overview")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -231,7 +231,10 @@ def use_house_style() -> None:
 
     Starts from matplotlib's built-in defaults (a user matplotlibrc is ignored, so two machines
     render alike), then applies :data:`HOUSE_RC`. Idempotent; called on import and by
-    :func:`new_figure` (hence by the drawing helpers when they create their own figure).
+    :func:`new_figure` (hence by the drawing helpers when they create their own figure), so a
+    later ``sns.set_theme()`` elsewhere cannot bring back a font without CJK glyphs. The flip
+    side: rcParams changed by hand are reset by the next ``new_figure``; adjust the returned
+    Figure/Axes instead.
 
     >>> use_house_style()
     >>> import matplotlib as mpl
@@ -289,7 +292,7 @@ def new_figure(
     2.5 in, 3.2 in, or 0.7 × a numeric width. Uses constrained layout.
 
     >>> fig, ax = new_figure("double", height=3)
-    >>> [round(v, 2) for v in fig.get_size_inches()]
+    >>> fig.get_size_inches().round(2).tolist()
     [7.2, 3.0]
     """
     if isinstance(width, str):
@@ -327,6 +330,11 @@ def save_figure(
     their bytes change). Raises ``ValueError`` when ``lang`` differs from the language the
     helpers drew the figure in.
 
+    PDF caveat: the font has CFF (PostScript) outlines; with ``pdf.fonttype = 42`` matplotlib
+    embeds the subset as ``CIDFontType2``/``FontFile2``, which the PDF spec reserves for
+    TrueType outlines (matplotlib issue #2869). Common viewers draw it, strict preflight
+    checks may reject it: prefer the SVG or PNG for submission.
+
     >>> fig, ax = new_figure()
     >>> save_figure(fig, "cases", notebook="01-corpus-overview", lang="en")  # doctest: +SKIP
     [PosixPath('.../figures/01-corpus-overview/cases.en.png'), PosixPath('...cases.en.svg')]
@@ -354,7 +362,8 @@ def save_figure(
     drawn = {_AX_LANG[ax] for ax in fig.axes if ax in _AX_LANG}
     if drawn and drawn != {lang}:
         raise ValueError(
-            f"save_figure: figure was drawn with lang={sorted(drawn)} but is saved as {lang!r}"
+            f"save_figure: figure was drawn with lang={'/'.join(sorted(drawn))!r}"
+            f" but is saved as lang={lang!r}"
         )
 
     metadata: dict[str, Mapping[str, Any] | None] = {
@@ -579,18 +588,19 @@ def _fit_bar_labels(ax: Axes, labels: list[tuple[float, Text]]) -> None:
         renderer = fig.canvas.get_renderer()
         box = ax.bbox
         width = box.width
+        margin = 2 * fig.dpi / 72  # keep labels 2 pt clear of the Axes edges
         lo, hi = (float(s) for s in scale.transform(np.array(ax.get_xlim(), dtype=float)))
         new_lo, new_hi = lo, hi
         for value, text in labelled:
             ext = text.get_window_extent(renderer)
             s_v = float(scale.transform(np.array([value]))[0])
             anchor = box.x0 + (s_v - lo) / (hi - lo) * width
-            if ext.x1 > box.x1 + 0.5:
-                room = width - (ext.x1 - anchor) - 1
+            if ext.x1 > box.x1 - margin + 0.5:
+                room = width - (ext.x1 - anchor) - margin
                 if room > 0:
                     new_hi = max(new_hi, lo + (s_v - lo) * width / room)
-            if ext.x0 < box.x0 - 0.5:
-                need = anchor - ext.x0 + 1
+            if ext.x0 < box.x0 + margin - 0.5:
+                need = anchor - ext.x0 + margin
                 if need < width:
                     new_lo = min(new_lo, (s_v * width - need * hi) / (width - need))
         if (new_lo, new_hi) == (lo, hi):
@@ -623,52 +633,51 @@ def _fit_title(ax: Axes) -> None:
 
 
 def _fit_heatmap_ticklabels(ax: Axes, *, n_rows: int, n_cols: int) -> None:
-    """Rotate, shrink or thin out tick labels until neighbours do not overlap."""
+    """Rotate, shrink or thin out tick labels until neighbours do not overlap.
+
+    Uses ``tick_params`` and ``set_ticks`` (not per-Text edits), so the result survives redraws.
+    """
     fig = ax.get_figure(root=True)
-    xlabels = [t for t in ax.get_xticklabels() if t.get_text()]
-    ylabels = [t for t in ax.get_yticklabels() if t.get_text()]
-    for t in xlabels:
-        t.set(rotation=0, ha="center", va="top", rotation_mode="default")
-    for t in ylabels:
-        t.set(rotation=0, ha="right", va="center", rotation_mode="default")
+    ax.tick_params(axis="both", labelrotation=0)
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
-
-    if xlabels:
+    xlabels = ax.get_xticklabels()
+    if any(t.get_text() for t in xlabels):
         cell = ax.bbox.width / n_cols
         gap = 0.25 * xlabels[0].get_fontsize() * fig.dpi / 72
         widest = max(t.get_window_extent(renderer).width for t in xlabels)
         line = max(t.get_window_extent(renderer).height for t in xlabels)
         if widest + gap <= cell:
-            pass
+            angle, align = 0, {"ha": "center", "va": "top", "rotation_mode": "default"}
         elif cell >= 1.5 * line + gap:
-            for t in xlabels:
-                t.set(rotation=45, ha="right", va="top", rotation_mode="anchor")
+            angle, align = 45, {"ha": "right", "va": "top", "rotation_mode": "anchor"}
         else:
-            for t in xlabels:
-                t.set(rotation=90, ha="right", va="center", rotation_mode="anchor")
-            _shrink_or_thin(xlabels, cell, line + gap)
+            angle, align = 90, {"ha": "right", "va": "center", "rotation_mode": "anchor"}
+            _shrink_or_thin(ax.xaxis, cell, line + gap)
+        ax.tick_params(axis="x", labelrotation=angle)
+        for t in ax.get_xticklabels():
+            t.set(**align)
         fig.draw_without_rendering()
-    if ylabels:
+    ylabels = ax.get_yticklabels()
+    if any(t.get_text() for t in ylabels):
         cell = ax.bbox.height / n_rows
         gap = 0.15 * ylabels[0].get_fontsize() * fig.dpi / 72
         line = max(t.get_window_extent(renderer).height for t in ylabels)
-        _shrink_or_thin(ylabels, cell, line + gap)
+        _shrink_or_thin(ax.yaxis, cell, line + gap)
 
 
-def _shrink_or_thin(labels: list[Text], cell: float, needed: float) -> None:
-    """Fit labels of extent ``needed`` (px, across the axis) into cells of ``cell`` px."""
+def _shrink_or_thin(axis: Any, cell: float, needed: float) -> None:
+    """Fit tick labels ``needed`` px across into ``cell`` px: smaller font, then every k-th."""
     if needed <= cell:
         return
+    labels = axis.get_ticklabels()
     size = labels[0].get_fontsize()
     new_size = max(MIN_FONT_PT, size * cell / needed)
-    for t in labels:
-        t.set_fontsize(new_size)
     step = math.ceil(needed * new_size / size / cell - 1e-9)
     if step > 1:
-        for i, t in enumerate(labels):
-            if i % step:
-                t.set_text("")
+        texts = [t.get_text() for t in labels]
+        axis.set_ticks(axis.get_ticklocs()[::step], texts[::step])
+    axis.set_tick_params(labelsize=new_size)
 
 
 use_house_style()
