@@ -37,7 +37,7 @@ def run(path: Path) -> float:
 
 
 def main(argv: list[str]) -> int:
-    notebooks = [Path(a) for a in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    notebooks = [Path(a).resolve() for a in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=2) as pool:
         for path, seconds in zip(notebooks, pool.map(run, notebooks), strict=True):

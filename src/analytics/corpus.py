@@ -161,7 +161,7 @@ def locate(text: str, item: Evidence) -> tuple[int, int] | str:
 MEASURE_WORDS = (
     "平方公里|平方米|万元|亿元|人次|场次|公里|"
     "人|户|名|位|个|栋|幢|处|块|面|支|次|场|件|起|项|家|所|座|条|间|辆|台|元|米|"
-    "年|月|日|号|天|周|步|级|届|批|期|轮|组|队|颗|棵|本|份|张|门|楼|层|岁|倍|%"
+    "年|月|日|号|天|周|步|级|届|批|期|轮|组|队|颗|棵|本|份|张|门|楼|层|岁|倍|种|类|方|星|岗|%"
 )
 NUMBER_WITH_MEASURE_RE = re.compile(
     r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+)"
@@ -356,6 +356,8 @@ _SPAN = {"quote": "str", "start": "int64", "end": "int64"}
 COLUMNS: dict[str, dict[str, str]] = {
     "cases": {
         "case_id": "str",
+        "label_zh": "str",
+        "label_en": "str",
         "title": "str",
         "title_en": "str",
         "scope": "str",
@@ -535,6 +537,16 @@ class Corpus:
         except KeyError:
             raise KeyError(f"no case {case_id!r}; cases: {', '.join(self.texts)}") from None
 
+    def case_labels(self, lang: str = "zh") -> dict[str, str]:
+        """Short figure labels of the cases in ``lang`` (from ``data/raw/sources.yml``).
+
+        >>> load_corpus().case_labels("en")["beijing-chaoyang-hongmiao"]
+        'Hongmiao (Chaoyang)'
+        """
+        if lang not in ("zh", "en"):
+            raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        return dict(zip(self.cases["case_id"], self.cases[f"label_{lang}"], strict=True))
+
     def highlight(self, case_id: str) -> Highlight:
         """The text with every curated fact marked by kind (HTML in JupyterLab).
 
@@ -574,6 +586,8 @@ def _build(loaded: list[LoadedCase], glossary: Glossary) -> Corpus:
         rows["cases"].append(
             {
                 "case_id": cid,
+                "label_zh": case.source.label_zh,
+                "label_en": case.source.label_en,
                 "title": m.case.title,
                 "title_en": m.case.title_en,
                 "scope": m.case.scope,

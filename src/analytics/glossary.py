@@ -35,6 +35,8 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "exclusion_reasons": (),
     "honour_levels": ("rank",),
     "honour_kinds": (),
+    "fact_kinds": (),
+    "normalisation_steps": (),
 }
 LANGS = ("zh", "en")
 

@@ -302,6 +302,8 @@ class Source(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     case_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label_zh: str = Field(description="short Chinese label of the case for figures")
+    label_en: str = Field(description="short English label of the case for figures")
     file: str = Field(description="file name under data/raw/")
     original_file: str = Field(description="the file name the document was collected under")
     title: str | None = Field(None, description="title as the text states it (simplified)")

@@ -407,6 +407,19 @@ def _write_if_changed(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def tag_lang(ax: Axes, lang: str) -> Axes:
+    """Record that ``ax`` was drawn with ``lang`` labels (checked again by :func:`save_figure`).
+
+    Every drawing function, here and in the ``analytics.plotting.*`` modules, calls it.
+
+    >>> fig, ax = new_figure()
+    >>> tag_lang(ax, "en") is ax
+    True
+    """
+    _AX_LANG[ax] = check_lang(lang)
+    return ax
+
+
 # --------------------------------------------------------------------------------------------
 # Drawing helpers
 
