@@ -2,8 +2,8 @@
 
 >>> import analytics
 >>> corpus = analytics.load_corpus()
->>> list(corpus.cases.columns[:2])
-['case_id', 'title']
+>>> len(corpus.cases), list(corpus.cases.columns[:1])
+(5, ['case_id'])
 """
 
 from analytics.corpus import Corpus, load_corpus

@@ -175,7 +175,7 @@ def uncovered_numbers(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple
     A curated case must account for each such phrase as a metric or an excluded number.
 
     >>> uncovered_numbers("党员896人，楼房22栋", [(0, 6)])
-    [(7, '22栋')]
+    [(9, '22栋')]
     """
     spans = list(spans)
     return [
@@ -529,7 +529,7 @@ class Corpus:
     def text(self, case_id: str) -> str:
         """The normalised text that every ``start``/``end`` of a case points into.
 
-        >>> load_corpus().text("hefei-baohe-qingnian")[:5]
+        >>> load_corpus().text("hefei-baohe-qingnian")[:6]
         '为进一步提升'
         """
         try:

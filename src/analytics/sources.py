@@ -37,23 +37,25 @@ _CJK_RE = re.compile(f"[{_CJK}]")
 
 
 def _common_share(text: str) -> float:
-    """Share of ideographs that are common characters (GB2312 level 1 after simplification).
+    """Share of non-ASCII characters that are common ideographs (GB2312 level 1, simplified).
 
-    A wrong decoding of Chinese bytes still yields ideographs, but rare ones; the right
-    decoding of real prose is dominated by the 3,755 most common characters.
+    A wrong decoding of Chinese bytes still yields characters, but rare ideographs, private-use
+    code points and stray symbols; the right decoding of real prose is dominated by the 3,755
+    most common characters (and CJK punctuation, which counts against neither).
     """
     simplified = _converter().convert(text)
-    ideographs = _CJK_RE.findall(simplified)
-    if not ideographs:
+    wide = [c for c in simplified if ord(c) > 0x7F and not ("\u3000" <= c <= "\u3002")]
+    wide = [c for c in wide if c not in "，；：？！（）“”‘’《》、…—·"]
+    if not wide:
         return 0.0
     common = 0
-    for char in ideographs:
+    for char in wide:
         try:
             lead = char.encode("gb2312")[0]
         except UnicodeEncodeError:
             continue
-        common += 0xB0 <= lead <= 0xD7
-    return common / len(ideographs)
+        common += 0xB0 <= lead <= 0xD7 and len(char.encode("gb2312")) == 2
+    return common / len(wide)
 
 
 def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
@@ -73,16 +75,16 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    candidates: list[tuple[float, str, str]] = []
-    for encoding in ENCODINGS[1:]:
+    candidates: list[tuple[float, int, str, str]] = []
+    for preference, encoding in enumerate(ENCODINGS[1:]):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        candidates.append((_common_share(text), encoding, text))
+        candidates.append((_common_share(text), -preference, encoding, text))
     if not candidates:
         raise SourceError(f"{name}: cannot decode as UTF-8, GB18030 or Big5")
-    _, encoding, text = max(candidates, key=lambda c: c[0])
+    _, _, encoding, text = max(candidates)  # ties go to GB18030
     return text, encoding
 
 
