@@ -228,14 +228,14 @@ _paragraph = st.lists(_sentence, min_size=1, max_size=4).map(lambda s: "，".joi
 _clean_text = st.lists(_paragraph, min_size=1, max_size=4).map("\n\n".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.text())
 def test_never_crashes_and_is_idempotent(text):
     once = normalise(text)
     assert normalise(once) == once
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(_clean_text)
 def test_clean_simplified_text_is_unchanged(text):
     assert normalise(text) == text

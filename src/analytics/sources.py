@@ -112,24 +112,44 @@ def read_text(path: Path | str) -> str:
 
 
 class _Simplifier:
-    """Traditional → Simplified with OpenCC, phrase-aware and idempotent.
+    """Traditional → Simplified with OpenCC, phrase-aware, idempotent, and a no-op on text
+    that is already simplified.
 
     OpenCC's ``tw2s`` knows the Taiwan variants in these texts (爲, 羣, 著 as a particle) and
     converts 面臨著 → 面临着 while keeping 顯著 → 显著; plain ``t2s`` leaves every 著 alone.
     But ``tw2s`` alone is not idempotent: run on simplified 显著 it yields 显着, because its
     phrase table is keyed on traditional phrases. Lifting the text to traditional first
-    (``s2t``) gives ``tw2s`` that context back, so simplified input comes out unchanged.
+    (``s2t``) gives ``tw2s`` that context back. The lift can itself "correct" simplified text
+    (慰借 → 慰藉), so a text without any traditional character is returned unchanged, and in a
+    traditional text only the clauses that ``t2s`` or ``tw2s`` would change are converted.
     ``tw2sp`` is not used: it also swaps regional vocabulary (线上 → 在线).
     """
+
+    _CLAUSE = re.compile(r"([^，。；：？！、“”‘’（）《》…—,.;:?!()\s]+)")
 
     def __init__(self) -> None:
         import opencc
 
+        self._detect = opencc.OpenCC("t2s")
         self._lift = opencc.OpenCC("s2t")
         self._lower = opencc.OpenCC("tw2s")
 
+    def _is_simplified(self, text: str) -> bool:
+        # t2s catches traditional characters; tw2s also catches Taiwan usage such as 著 for 着
+        return self._detect.convert(text) == text and self._lower.convert(text) == text
+
+    def _clause(self, match: re.Match[str]) -> str:
+        clause = match.group()
+        if self._is_simplified(clause):
+            return clause
+        return self._lower.convert(self._lift.convert(clause))
+
     def convert(self, text: str) -> str:
-        return self._lower.convert(self._lift.convert(text))
+        # A text without any traditional character is simplified as it stands: leave it alone
+        # (a lone 著 there is 著作's 著). Otherwise convert the clauses that need it.
+        if self._detect.convert(text) == text:
+            return text
+        return self._CLAUSE.sub(self._clause, text)
 
 
 @cache
