@@ -12,6 +12,7 @@ from analytics import paths
 from analytics.cli import main
 from analytics.corpus import check_data_dir, load_corpus
 from analytics.errors import ValidationError
+from analytics.sources import sha256_file
 
 GOOD = """\
 case:
@@ -207,3 +208,52 @@ def test_shipped_data_validates():
     cases, problems = check_data_dir()
     assert problems == []
     assert len(cases) == 5
+
+
+def _draft(raw_name: str, sha: str) -> str:
+    return textwrap.dedent(
+        f"""\
+        draft: true
+        source: {{file: ../../raw/{raw_name}, sha256: "{sha}"}}
+        case:
+          id: new-case
+          title: 新案例
+          title_en: New case
+          scope: community
+          quote: 青年社区党委
+          occurrence: 1
+        metrics:
+          - id: m1
+            metric: stewards
+            value: 20
+            unit: 名
+            unit_canonical: person
+            quote: 20名
+        """
+    )
+
+
+def test_draft_with_its_own_source_validates(data_dir):
+    raw = data_dir / "raw" / "hefei-baohe-qingnian.txt"
+    drafts = data_dir / "cases" / "drafts"
+    drafts.mkdir()
+    (drafts / "new-case.yml").write_text(_draft(raw.name, sha256_file(raw)), encoding="utf-8")
+    cases, problems = check_data_dir(data_dir, drafts=True)
+    assert problems == []
+    assert [c.model.case.id for c in cases] == ["hefei-baohe-qingnian", "new-case"]
+    # drafts never enter the corpus
+    assert list(load_corpus(data_dir).cases["case_id"]) == ["hefei-baohe-qingnian"]
+
+
+def test_draft_with_edited_source_is_a_problem(data_dir):
+    raw = data_dir / "raw" / "hefei-baohe-qingnian.txt"
+    drafts = data_dir / "cases" / "drafts"
+    drafts.mkdir()
+    path = drafts / "new-case.yml"
+    path.write_text(_draft(raw.name, "0" * 64), encoding="utf-8")
+    problems = check_data_dir(data_dir, drafts=True)[1]
+    assert problems == [
+        f"{path}:2: source.file: {raw.resolve()}: sha256 {sha256_file(raw)[:12]}… does not "
+        "match source.sha256 (000000000000…): the raw text was edited, and every quote "
+        "depends on it"
+    ]

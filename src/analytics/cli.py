@@ -26,7 +26,11 @@ def _cmd_normalise(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from analytics.corpus import check_data_dir
 
-    loaded, problems = check_data_dir(args.data_dir)
+    target = args.data_dir
+    if target is not None and target.is_file():
+        loaded, problems = check_data_dir(None, files=[target])
+    else:
+        loaded, problems = check_data_dir(target, drafts=True)
     for line in problems:
         print(line)
     if problems:
@@ -78,7 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_normalise)
 
     p = sub.add_parser("validate", help="check case files, glossary keys, hashes and quotes")
-    p.add_argument("data_dir", nargs="?", type=Path, help="data directory (default: data/)")
+    p.add_argument(
+        "data_dir",
+        nargs="?",
+        type=Path,
+        help="data directory (default: data/; drafts in cases/drafts/ included) or one case file",
+    )
     p.set_defaults(run=_cmd_validate)
 
     p = sub.add_parser("schema", help="print the case-file JSON Schema")

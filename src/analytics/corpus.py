@@ -28,10 +28,18 @@ import yaml
 from pydantic import ValidationError as PydanticError
 
 from analytics import paths
-from analytics.errors import AnalyticsError, ValidationError
+from analytics.errors import AnalyticsError, SourceError, ValidationError
 from analytics.glossary import Glossary, load_glossary
 from analytics.schema import CaseFile, Evidence, glossary_problems, iter_evidence
-from analytics.sources import Source, load_manifest, normalised_text
+from analytics.sources import (
+    Source,
+    decode_bytes,
+    load_manifest,
+    normalise,
+    normalised_text,
+    read_text,
+    sha256_file,
+)
 
 # --------------------------------------------------------------------------- problems
 
@@ -199,13 +207,36 @@ class LoadedCase:
     spans: dict[tuple, tuple[int, int]] = field(default_factory=dict)
 
 
+def _draft_source(path: Path, model: CaseFile, case_id: str) -> tuple[Source, str]:
+    """The raw text a draft names in its ``source:`` block, hash-checked and normalised."""
+    raw = (path.parent / model.source.file).resolve()
+    if not raw.is_file():
+        raise SourceError(f"{raw}: no such file (named in source.file)")
+    digest = sha256_file(raw)
+    if digest != model.source.sha256:
+        raise SourceError(
+            f"{raw}: sha256 {digest[:12]}… does not match source.sha256 "
+            f"({model.source.sha256[:12]}…): the raw text was edited, and every quote depends on it"
+        )
+    text = read_text(raw)
+    source = Source(
+        case_id=case_id,
+        label_zh=model.case.title,
+        label_en=model.case.title_en,
+        file=str(raw),
+        original_file=raw.name,
+        script="simplified" if normalise(text) == text else "traditional",
+        encoding=decode_bytes(raw.read_bytes(), str(raw))[1],
+        sha256=digest,
+    )
+    return source, normalise(text)
+
+
 def check_case_file(
     path: Path,
     glossary: Glossary,
     manifest: dict[str, Source],
     data_dir: Path | None = None,
-    *,
-    require_manifest: bool = True,
 ) -> tuple[LoadedCase | None, list[str]]:
     """Validate one case file; return the loaded case (None if unusable) and its problems.
 
@@ -282,14 +313,17 @@ def check_case_file(
             problem(("metrics", i, "value_max"), "smaller than value", lines)
 
     source = manifest.get(case_id)
-    if source is None:
-        if require_manifest:
-            problem(("case", "id"), f"no raw source {case_id!r} in {paths.MANIFEST_NAME}", lines)
-        return None, problems
     try:
-        text = normalised_text(source, data_dir)
+        if source is not None:
+            text = normalised_text(source, data_dir)
+        elif model.source is not None:
+            source, text = _draft_source(path, model, case_id)
+        else:
+            problem(("case", "id"), f"no raw source {case_id!r} in {paths.MANIFEST_NAME}", lines)
+            return None, problems
     except AnalyticsError as exc:
-        problem(("case", "id"), str(exc), lines)
+        where = ("case", "id") if model.source is None else ("source", "file")
+        problem(where, str(exc), lines)
         return None, problems
 
     loaded = LoadedCase(path=path, model=model, source=source, text=text)
@@ -321,8 +355,16 @@ def _case_files(data_dir: Path) -> list[Path]:
     return sorted((data_dir / "cases").glob("*.yml"))
 
 
-def check_data_dir(data_dir: Path | str | None = None) -> tuple[list[LoadedCase], list[str]]:
+def check_data_dir(
+    data_dir: Path | str | None = None,
+    *,
+    drafts: bool = False,
+    files: Iterable[Path] | None = None,
+) -> tuple[list[LoadedCase], list[str]]:
     """Validate every case file of a data directory; return loaded cases and all problems.
+
+    ``drafts=True`` also checks ``cases/drafts/*.yml``; ``files`` checks just those files
+    (against the data directory's glossary and manifest).
 
     >>> cases, problems = check_data_dir()
     >>> len(cases), problems
@@ -335,9 +377,14 @@ def check_data_dir(data_dir: Path | str | None = None) -> tuple[list[LoadedCase]
         manifest = load_manifest(data)
     except AnalyticsError as exc:
         return [], [str(exc)]
-    files = _case_files(data)
-    if not files:
-        problems.append(f"{_display(data / 'cases')}: no case files (*.yml)")
+    if files is not None:
+        files = [Path(f) for f in files]
+    else:
+        files = _case_files(data)
+        if not files:
+            problems.append(f"{_display(data / 'cases')}: no case files (*.yml)")
+        if drafts:
+            files += sorted((data / "cases" / "drafts").glob("*.yml"))
     loaded: list[LoadedCase] = []
     for path in files:
         case, found = check_case_file(path, glossary, manifest, data)

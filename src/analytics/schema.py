@@ -176,6 +176,13 @@ class Honour(Evidence):
     recipient: str | None = Field(None, description="unit id or person's name")
 
 
+class SourceRef(Model):
+    """The raw text of a case that is not (yet) in ``data/raw/sources.yml`` (drafts)."""
+
+    file: str = Field(min_length=1, description="raw text, relative to this case file")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the raw bytes")
+
+
 class CaseFile(Model):
     """One case file: the case and every fact curated from its text."""
 
@@ -183,6 +190,9 @@ class CaseFile(Model):
 
     schema_version: Literal[1] = SCHEMA_VERSION
     draft: bool = Field(False, description="true for machine-made drafts awaiting curation")
+    source: SourceRef | None = Field(
+        None, description="raw text of a case without a data/raw/sources.yml entry (drafts)"
+    )
     case: CaseInfo
     structures: list[Structure] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
