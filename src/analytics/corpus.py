@@ -298,6 +298,15 @@ def check_case_file(
                 )
             else:
                 first_line[item.id] = _line_of(lines, (section, i, "id"))
+    if not model.draft:
+        for i, structure in enumerate(model.structures):
+            for j, level in enumerate(structure.levels):
+                if level.tier is None:
+                    problem(
+                        ("structures", i, "levels", j, "tier"),
+                        "required in a curated file (only drafts may leave it empty)",
+                        lines,
+                    )
     unit_ids = {unit.id for unit in model.units}
     for i, tie in enumerate(model.ties):
         for end in ("source", "target"):

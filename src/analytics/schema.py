@@ -107,7 +107,14 @@ class Staffing(Evidence):
 class Level(Evidence):
     name: str = Field(min_length=1, description="the level's name as written")
     name_en: str | None = Field(None, description="English gloss of the name, for figures")
-    tier: _key("tiers", "canonical tier of the level")
+    tier: Annotated[
+        str | None,
+        GlossaryKey("tiers"),
+        Field(
+            description="canonical tier of the level (a key of glossary `tiers`); "
+            "may be left empty only in a draft"
+        ),
+    ] = None
     count: int | None = Field(None, ge=0, description="how many units at this level, if stated")
     span: int | None = Field(
         None, ge=1, description="party members per unit at this level (三个党员带一门 → 3)"
@@ -298,6 +305,10 @@ def json_schema(glossary: Glossary | None = None) -> dict:
             enum = glossary.keys(vocabulary)
             if prop.get("type") == "array":
                 prop["items"]["enum"] = enum
+            elif "anyOf" in prop:  # optional key: the string branch gets the enum
+                for branch in prop["anyOf"]:
+                    if branch.get("type") == "string":
+                        branch["enum"] = enum
             else:
                 prop["enum"] = enum
     return schema
