@@ -143,6 +143,10 @@ class Metric(Evidence):
         description="exact; approx (约/近/左右); at_least (余/多/以上); at_most (不到); share (%)",
     )
     base: str | None = Field(None, description="for a share: the metric id of its base")
+    per_unit: bool = Field(
+        False,
+        description="true when stated per unit (每个网格1名, 各有委员3名, 每周5次), not a total",
+    )
     year: int | None = Field(None, ge=1949, le=2100)
     month: int | None = Field(None, ge=1, le=12)
 
