@@ -375,20 +375,28 @@ def save_figure(
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     with mpl.rc_context(_SAVE_RC):
-        for fmt in fmts:
-            buffer = BytesIO()
-            fig.savefig(
-                buffer,
-                format=fmt,
-                dpi=DPI,
-                bbox_inches="tight",
-                pad_inches=PAD_INCHES,
-                facecolor="white",
-                metadata=metadata[fmt],
-            )
-            path = folder / f"{name}.{lang}.{fmt}"
-            _write_if_changed(path, buffer.getvalue())
-            written.append(path)
+        # Lay out and measure once, then write every format with that fixed layout and bounding
+        # box: "tight" per format would lay out and draw each figure twice more per format.
+        fig.draw_without_rendering()
+        bbox = fig.get_tightbbox().padded(PAD_INCHES)
+        engine = fig.get_layout_engine()
+        fig.set_layout_engine("none")
+        try:
+            for fmt in fmts:
+                buffer = BytesIO()
+                fig.savefig(
+                    buffer,
+                    format=fmt,
+                    dpi=DPI,
+                    bbox_inches=bbox,
+                    facecolor="white",
+                    metadata=metadata[fmt],
+                )
+                path = folder / f"{name}.{lang}.{fmt}"
+                _write_if_changed(path, buffer.getvalue())
+                written.append(path)
+        finally:
+            fig.set_layout_engine(engine)
     return written
 
 
