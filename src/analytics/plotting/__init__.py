@@ -380,7 +380,7 @@ def save_figure(
         fig.draw_without_rendering()
         bbox = fig.get_tightbbox().padded(PAD_INCHES)
         engine = fig.get_layout_engine()
-        fig.set_layout_engine("none")
+        fig._layout_engine = None  # positions are final; no engine means no extra draw per format
         try:
             for fmt in fmts:
                 buffer = BytesIO()
@@ -396,7 +396,7 @@ def save_figure(
                 _write_if_changed(path, buffer.getvalue())
                 written.append(path)
         finally:
-            fig.set_layout_engine(engine)
+            fig._layout_engine = engine
     return written
 
 
