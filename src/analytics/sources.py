@@ -239,7 +239,11 @@ def _to_full_width(line: str) -> str:
 def _clean_line(line: str) -> str:
     line = " ".join(line.split())
     line = _SPACE_BETWEEN_CJK_RE.sub("", line)
-    return _to_full_width(line)
+    # widening one mark can put its neighbour next to full-width text (?) 㐀 → ?）㐀 → ？）㐀):
+    # repeat to the fixed point so that normalising twice changes nothing
+    while (wider := _to_full_width(line)) != line:
+        line = wider
+    return _SPACE_BETWEEN_CJK_RE.sub("", line)
 
 
 def _is_chrome(line: str) -> bool:
