@@ -14,6 +14,10 @@ The rules are written from the language, not from any particular case text:
   quoted names (``“三微”``, ``“365零休”``), quotes followed by a name word (``“…”工作法``),
   numeral patterns such as ``两议两评两公开`` / ``一厅一会``, set phrases (:data:`SET_PHRASES`),
   and a Chinese ``N+measure word+noun`` whose noun ends in a name word (``三种服务模式``).
+* A number in a sentence that describes a symbol or logo (``SYMBOL_WORDS``: 寓意, 图案, a
+  clause opening with 代表) is part of the picture (``两颗心图案``, ``5颗小星星``): ``name``.
+  So is a Chinese count of a quoted slogan (``两个“关键小事”``), and a formula pairing one
+  thing with one kind of another (``一个诉求解决一类问题``: ``idiom``).
 * Numbers left over without a measure word are reported too (``no_unit`` for Arabic
   numerals, ``name`` for Chinese ones such as ``三方协调机制``); a lone ``一``/``十``/``万`` …
   without a measure word is part of a word and is not reported.
@@ -32,7 +36,8 @@ Decisions worth knowing:
 * Shares (``%``, ``‰``, ``成``, ``百分之…``) have qualifier ``share``; a bound written with them
   goes to ``bound`` (``约32%`` → share, bound ``approx``). ``bound`` is ``None`` otherwise.
 * Adjacent digits are an approximate range: ``三四个`` → 3–4, ``十七八人`` → 17–18.
-* ``一`` + measure word after 是/有/形成/成为/… is an indefinite article (``形成一支队伍``).
+* ``一`` + measure word after 是/有/形成/成为/即/… is an indefinite article (``形成一支队伍``,
+  ``即一个社区与…``), and so is ``一类``/``一种``/``一样`` ("a kind of").
 * Extend :data:`MEASURE_WORDS`, :data:`UNIT_BLOCKERS`, :data:`SET_PHRASES`,
   :data:`LEXICAL_WORDS` … in place; patterns are rebuilt on the next call.
 
@@ -159,6 +164,7 @@ LEXICAL_WORDS: list[str] = [
     "统一", "唯一", "万一", "单一", "专一", "逐一", "同一", "某一", "每一", "任一", "另一", "这一",
     "那一", "哪一", "(?<=[^分]之)一", "一一", "如一", "不一", "划一", "合一", "归一",
     "一起(?!案|事故|事件|纠纷|矛盾|火灾|交通|诈骗|盗窃|刑事|治安|警情)", "一批(?!次)", "一次性",
+    "进一步", "下一步", "一系列", "一大批",
     "再一次", "又一次", "一家人", "一家亲", "一家之", "一条龙", "一条心", "一门心思", "一块儿",
     "一份力", "一份子", "一场空", "一本正经", "一张蓝图", "一年四季", "一天到晚", "一年一度",
     "一五一十", "一心一意", "一模一样", "一举两得", "一干二净", "一清二楚", "一口气", "一把手",
@@ -173,13 +179,25 @@ LEXICAL_WORDS: list[str] = [
 #: Words after which ``一`` + measure word is an indefinite article (形成一支队伍, 有一处).
 INDEFINITE_BEFORE: tuple[str, ...] = (
     "是", "有", "形成", "成为", "作为", "营造", "传递", "具有", "起到", "有着", "构筑", "像",
+    "即",
 )
+
+#: Measure words of kinds: ``一`` before them is "a kind of" (一类问题, 一种正能量), not a count.
+GENERIC_UNITS: frozenset[str] = frozenset({"类", "种", "样"})
+
+#: Words that make a sentence describe a symbol or logo (标识寓意：两颗心图案，代表…); numbers in
+#: such a sentence are part of the picture, not measurements. ``代表`` counts only as the verb
+#: that opens a clause (，代表了…), not as the noun (居民代表5名, ，代表5名).
+SYMBOL_WORDS: list[str] = [
+    "寓意", "象征", "图案", "徽标", "图标", "logo", "LOGO", "Logo",
+    "(?:^|(?<=[，：:；]))代表(?:了|着)?(?![0-9]|[一二两三四五六七八九十百]+[名人位个])",
+]
 
 #: Reasons used for :class:`Exclusion`.
 REASONS: frozenset[str] = frozenset({
     "date", "year", "time", "duration_clock", "address", "postal_code", "phone",
     "document_number", "citation", "list_marker", "ordinal", "name", "title", "indefinite",
-    "vague", "no_unit", "unparsed",
+    "vague", "no_unit", "unparsed", "idiom",
 })
 
 _PRE_QUALIFIERS: dict[str, str] = {
@@ -187,7 +205,7 @@ _PRE_QUALIFIERS: dict[str, str] = {
     "近乎": "approx", "将近": "approx", "接近": "approx", "近": "approx", "上": "approx",
     "超过": "at_least", "超": "at_least", "逾": "at_least", "不少于": "at_least",
     "不低于": "at_least", "至少": "at_least", "最少": "at_least", "多于": "at_least",
-    "高于": "at_least",
+    "高于": "at_least", "突破": "at_least",
     "不到": "at_most", "不足": "at_most", "不超过": "at_most", "不多于": "at_most",
     "至多": "at_most", "最多": "at_most", "少于": "at_most", "低于": "at_most",
 }
@@ -378,6 +396,8 @@ class _Patterns:
         rules: list[tuple[str, str, str]] = [  # (reason, first characters, pattern)
             ("lex", "*lex", _alt([_numeral_first(w) for w in LEXICAL_WORDS], escape=False)),
             ("name", "一", rf"一{units}[^，。；！？\n]{{1,8}}?就是一{units}[{han}]{{0,4}}"),
+            # one X … one kind of Y (一个诉求解决一类问题): a formula, not two counts
+            ("idiom", "一", rf"(?<![{cn}])一{units}[{han}]{{1,6}}?一(?:类|种)"),
             ("name", "*set", _alt(SET_PHRASES, escape=False)),
             (
                 "title",
@@ -562,6 +582,7 @@ class _Patterns:
         self.leftover = re.compile(rf"(?=[0-9{cn}])(?:(?P<ar>{_NUM_AR})|(?P<cn>{_NUM_CN}))")
         self.name_tail = re.compile(rf"{nonnum}{{0,6}}?(?:{name_suffix})|{nonnum}")
         self.name_noun_suffixes = tuple(NAME_NOUN_SUFFIXES)
+        self.symbol = re.compile("|".join(SYMBOL_WORDS)) if SYMBOL_WORDS else None
 
     def _dispatch(self, rules: list[tuple[str, str, str]]) -> str:
         """One pattern that tries, at each position, only the rules that can start there.
@@ -620,7 +641,7 @@ _STOP = (
     r"进行|开展|参与|参加|组成|成立|组建|担任|负责|坚持|积极|主动|共同|分别|全部|发挥|提供|"
     r"实现|召开|举办|通过|获得|位于|覆盖|帮助|解决|完成|协助|配合|落实|建立|深入|定期|持续|"
     r"累计|合计|总计|共计|达到|超过|不足|左右|以上|以下|以内|之内|闪烁|入户|走访|慰问|巡查|值守|"
-    r"上门|签约|报到|增加|增长|减少|下降|提高|提升|上升|降低|扩大|" + _FUNCTION_WORDS
+    r"上门|签约|签订|签署|报到|增加|增长|减少|下降|提高|提升|上升|降低|扩大|" + _FUNCTION_WORDS
 )
 _BEFORE_STOP_RE = re.compile(_BEFORE_ONLY_STOPS + _FUNCTION_WORDS)
 _LEADING_VERBS_RE = re.compile(
@@ -628,7 +649,8 @@ _LEADING_VERBS_RE = re.compile(
     r"接待|走访|慰问|帮扶|救助|培养|培训|培育|发展|招募|动员|发动|覆盖|惠及|收集|征集|"
     r"受理|办理|解决|开展|举办|召开|设立|成立|组建|建立|建设|设置|增设|增加|新增|累计|现有|"
     r"拥有|提高|提升|减少|下降|达到|涉及|打造|搭建|安装|铺设|种植|补种|吸引|带动|联系|包联|"
-    r"结对|帮助|完成|实现|较去年|同比|连续|先后|分别|已经|已|均|再|又|还|入户|走访|签约|"
+    r"结对|帮助|完成|实现|较去年|同比|连续|先后|分别|已经|已|均|再|又|还|入户|走访|签约|评选出|"
+    r"评出|选出|"
     r"各类|各种|各项|各级|签订|认领|引进|加装|带领|聘请|选派|评选|表彰|整合)"
 )
 _STOP_RE = re.compile(_STOP)
@@ -659,6 +681,7 @@ def _config_key() -> tuple[object, ...]:
         tuple(NAME_NOUN_SUFFIXES),
         tuple(SET_PHRASES),
         tuple(LEXICAL_WORDS),
+        tuple(SYMBOL_WORDS),
     )
 
 
@@ -712,6 +735,8 @@ def _noun_before(text: str, start: int, unit: str, units: set[str]) -> str | Non
     if not match:
         return None
     run = match.group()
+    if match.start() > 0 and text[match.start() - 1].isdigit():  # 2025年村集体经济收入 → 村…
+        run = run.lstrip("年月日号")
     has = False  # 残疾人困难家庭有230户
     if unit in SHARE_UNITS and "占" in run:
         run = run[: run.rindex("占")]
@@ -824,6 +849,10 @@ def extract(
             taken.append((min(match.start(), item.start), max(match.end(), item.end)))
             excluded.append(item)
 
+    if pats.symbol is not None and found:
+        found, symbolic = _symbolic(text, found, pats.symbol)
+        excluded.extend(symbolic)
+
     if with_excluded:
         masked = _mask(masked, taken)
         for match in pats.leftover.finditer(masked):
@@ -840,6 +869,23 @@ def extract(
             excluded.append(Exclusion(text[start:end], "name", start, end))
         return found, _disjoint(excluded, found)
     return found
+
+
+def _symbolic(
+    text: str, found: list[Quantity], symbol: re.Pattern[str]
+) -> tuple[list[Quantity], list[Exclusion]]:
+    """Split off the quantities of sentences that describe a symbol (两颗心图案，代表…)."""
+    kept: list[Quantity] = []
+    moved: list[Exclusion] = []
+    for q in found:
+        start = max(text.rfind(c, 0, q.start) for c in "。！？\n") + 1
+        ends = [i for i in (text.find(c, q.end) for c in "。！？\n") if i != -1]
+        sentence = text[start : min(ends) if ends else len(text)]
+        if symbol.search(sentence):
+            moved.append(Exclusion(q.quote, "name", q.start, q.end))
+        else:
+            kept.append(q)
+    return kept, moved
 
 
 def _build(text: str, m: re.Match[str], pats: _Patterns) -> Quantity | Exclusion | None:
@@ -924,6 +970,8 @@ def _build(text: str, m: re.Match[str], pats: _Patterns) -> Quantity | Exclusion
         return Exclusion(quote, "name", start, end)
     if n1 == "一" and text.endswith(INDEFINITE_BEFORE, max(0, start - 2), start):
         return Exclusion(quote, "indefinite", start, end)
+    if n1 == "一" and unit in GENERIC_UNITS and not n2:  # 一类问题: "a kind of"
+        return Exclusion(quote, "indefinite", start, end)
 
     qualifiers = [
         _PRE_QUALIFIERS.get(pre) if pre else None,
@@ -963,6 +1011,14 @@ def _build(text: str, m: re.Match[str], pats: _Patterns) -> Quantity | Exclusion
                 )
             ):
                 # 三种服务模式: a Chinese N + measure word + name word is part of a name
+                return Exclusion(text[start:noun_end], "name", start, noun_end)
+            if (
+                "\u4e00" <= head <= "\u9fff"
+                and noun[:1] in "“「"
+                and noun[-1:] in "”」"
+                and _length(noun) == len(noun) - 2
+            ):
+                # 两个“关键小事”: a Chinese count of a quoted slogan names the slogan set
                 return Exclusion(text[start:noun_end], "name", start, noun_end)
     if noun is None and unit not in _NO_NOUN_BEFORE:
         nxt = text[end : end + 1]
