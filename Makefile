@@ -12,7 +12,6 @@ STAMP  := $(VENV)/.installed-stamp
 # Determinism for notebook kernels and figure files (see README, "Reproducible to the byte").
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: setup figures test lab clean

@@ -483,7 +483,8 @@ def test_heatmap_many_columns_never_overlap(n_cols, tmp_path):
     m = pd.DataFrame([[float(i) for i in range(n_cols)]] * 3, columns=names)
     ax = plotting.heatmap(m, lang="zh")
     fig = ax.get_figure(root=True)
-    plotting.save_figure(fig, "many", out_dir=tmp_path)  # redraws: the fit must survive it
+    # redraws: the fit must survive it (keep the figure open: it is drawn again below)
+    plotting.save_figure(fig, "many", out_dir=tmp_path, close=False)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     labels = _visible(ax.get_xticklabels())
@@ -499,3 +500,18 @@ def test_heatmap_many_columns_never_overlap(n_cols, tmp_path):
 def test_heatmap_rejects_empty_data():
     with pytest.raises(ValueError, match="non-empty DataFrame"):
         plotting.heatmap(pd.DataFrame())
+
+
+def test_save_figure_returns_displayable_paths_and_closes(tmp_path):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plotting.new_figure()
+    ax.plot([1, 2], [3, 4])
+    saved = plotting.save_figure(fig, "shown", out_dir=tmp_path, lang="en")
+    assert [p.name for p in saved] == ["shown.en.png", "shown.en.svg"]
+    assert not plt.fignum_exists(fig.number)
+    data, meta = saved._repr_png_()
+    assert data == (tmp_path / "shown.en.png").read_bytes()
+    width_px = int.from_bytes(data[16:20], "big")
+    assert meta == {"width": round(width_px * 96 / plotting.DPI)}
+    assert repr(saved) == "SavedFigure(shown.en.png, shown.en.svg)"

@@ -9,6 +9,7 @@ notebook and in total.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +19,12 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The same determinism settings as the Makefile, so a direct run matches `make figures`;
+# kernels inherit them. Figures display with the Jupyter inline backend.
+os.environ.setdefault("PYTHONHASHSEED", "0")
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+os.environ.pop("MPLBACKEND", None)
 
 
 def run(path: Path) -> float:

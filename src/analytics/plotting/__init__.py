@@ -312,6 +312,33 @@ def new_figure(
     return fig, ax
 
 
+class SavedFigure(list):
+    """The paths :func:`save_figure` wrote. In Jupyter it displays as the saved PNG itself (no
+    second rendering), shown at print size; its text form lists the files relative to the
+    repository, so notebook outputs hold no machine-specific path.
+
+    >>> SavedFigure([FIGURES_DIR / "01-corpus-overview" / "a.en.png"])
+    SavedFigure(figures/01-corpus-overview/a.en.png)
+    """
+
+    def __repr__(self) -> str:
+        shown = []
+        for path in self:
+            try:
+                shown.append(Path(path).relative_to(FIGURES_DIR.parent).as_posix())
+            except ValueError:
+                shown.append(Path(path).name)
+        return f"SavedFigure({', '.join(shown)})"
+
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]] | None:
+        png = next((Path(p) for p in self if Path(p).suffix == ".png"), None)
+        if png is None:
+            return None
+        data = png.read_bytes()
+        width = int.from_bytes(data[16:20], "big")  # IHDR width in pixels
+        return data, {"width": round(width * 96 / DPI)}  # CSS pixels at print size
+
+
 def save_figure(
     fig: Figure,
     name: str,
@@ -320,8 +347,13 @@ def save_figure(
     lang: str = "zh",
     formats: Iterable[str] = ("png", "svg"),
     out_dir: Path | str | None = None,
-) -> list[Path]:
+    close: bool = True,
+) -> SavedFigure:
     """Write ``<name>.<lang>.<format>`` files byte-for-byte reproducibly; return their paths.
+
+    With ``close=True`` (the default) the figure is then closed in pyplot, so a notebook cell
+    that saves both languages does not display every one of them: the Figure object stays
+    usable, and putting it last in the cell displays it once.
 
     The folder is ``figures/<notebook>/`` (``analytics.paths.FIGURES_DIR``); ``out_dir``
     replaces ``figures/`` (the ``notebook`` sub-folder is kept when given). PNG at 300 dpi,
@@ -373,7 +405,7 @@ def save_figure(
     }
     register_font()
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: list[Path] = []
     with mpl.rc_context(_SAVE_RC):
         # Lay out and measure once, then write every format with that fixed layout and bounding
         # box: "tight" per format would lay out and draw each figure twice more per format.
@@ -391,13 +423,16 @@ def save_figure(
                     bbox_inches=bbox,
                     facecolor="white",
                     metadata=metadata[fmt],
+                    **({"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}),
                 )
                 path = folder / f"{name}.{lang}.{fmt}"
                 _write_if_changed(path, buffer.getvalue())
                 written.append(path)
         finally:
             fig._layout_engine = engine
-    return written
+    if close:
+        plt.close(fig)
+    return SavedFigure(written)
 
 
 def _check_name(value: str, what: str) -> None:
