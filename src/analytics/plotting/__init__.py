@@ -450,6 +450,19 @@ def _write_if_changed(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def case_label_lines(label: str) -> str:
+    """Put a case label's bracketed place on its own line, for narrow column headers.
+
+    >>> case_label_lines("红庙社区（朝阳）"), case_label_lines("Hongmiao (Chaoyang)")
+    ('红庙社区\\n（朝阳）', 'Hongmiao\\n(Chaoyang)')
+    """
+    for opening in (" (", "（"):
+        if opening in label:
+            head, _, tail = label.partition(opening)
+            return f"{head}\n{opening.strip()}{tail}"
+    return label
+
+
 def tag_lang(ax: Axes, lang: str) -> Axes:
     """Record that ``ax`` was drawn with ``lang`` labels (checked again by :func:`save_figure`).
 

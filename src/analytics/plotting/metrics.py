@@ -37,6 +37,7 @@ from analytics.plotting import (
     DOUBLE_COLUMN_IN,
     PALETTE,
     SMALL_FONT_PT,
+    case_label_lines,
     check_lang,
     format_number,
     heatmap,
@@ -142,15 +143,6 @@ def _metric_label(glossary: Glossary, key: str, unit: str | None, lang: str) -> 
 
 def _label(glossary: Glossary, key: str, lang: str) -> str:
     return glossary.label("metrics", key, lang)
-
-
-def _wrap(label: str) -> str:
-    """Break a case label before its parenthesis: ``Hongmiao\n(Chaoyang)``."""
-    for opening in (" (", "（"):
-        if opening in label:
-            head, _, tail = label.partition(opening)
-            return f"{head}\n{opening.strip()}{tail}"
-    return label
 
 
 def _metric_order(glossary: Glossary) -> list[str]:
@@ -259,7 +251,7 @@ def availability_heatmap(
         rows.append(
             _metric_label(glossary, key, unit, lang) if unit else _label(glossary, key, lang)
         )
-    columns = [_wrap(case_labels[c]) for c in cases]
+    columns = [case_label_lines(case_labels[c]) for c in cases]
     matrix = pd.DataFrame(values, index=rows, columns=columns)
     cmap = ListedColormap([_tint(_CLASS_HUE[c]) for c in classes])
     if ax is None:

@@ -28,6 +28,7 @@ from analytics.plotting import (
     PALETTE,
     SINGLE_COLUMN_IN,
     SMALL_FONT_PT,
+    case_label_lines,
     check_lang,
     format_number,
     heatmap,
@@ -58,15 +59,6 @@ _TEXT = {
 }
 _ABSENT = "#eeeeee"
 _LINE = "white"
-
-
-def _wrap(label: str) -> str:
-    """Put a case label's bracketed place on its own line: ``红庙社区\\n（朝阳）``."""
-    for bracket in (" (", "（"):
-        if bracket in label:
-            head, tail = label.split(bracket, 1)
-            return f"{head}\n{bracket.strip()}{tail}"
-    return label
 
 
 def _cell_lines(ax: Axes, n_rows: int, n_cols: int, width: float = 0.8) -> None:
@@ -105,7 +97,7 @@ def practice_heatmap(
         for k in order
     ]
     matrix.index = labels
-    matrix.columns = [_wrap(case_labels.get(c, c)) for c in data.index]
+    matrix.columns = [case_label_lines(case_labels.get(c, c)) for c in data.index]
     if ax is None:
         _, ax = new_figure("double", height=max(1.6, 0.5 + 0.135 * len(order)))
     heatmap(
@@ -166,7 +158,7 @@ def condition_heatmap(
     if outcome:
         matrix.loc[outcome] = matrix.loc[outcome] * 2  # 2 = outcome present: own colour
     matrix.index = [f"{labels.get(n, n)} · {n}" for n in names]
-    matrix.columns = [_wrap(case_labels.get(c, c)) for c in data.index]
+    matrix.columns = [case_label_lines(case_labels.get(c, c)) for c in data.index]
     annot = data[names].T.astype("int64").astype(str).to_numpy(dtype=object)
     if ax is None:
         _, ax = new_figure("double", height=max(1.6, 0.75 + 0.2 * len(names)))
@@ -221,7 +213,7 @@ def _dendrogram_nodes(linkage: pd.DataFrame, n: int) -> tuple[list[int], dict[in
 
 def _head(label: str) -> str:
     """A case label without its bracketed place: ``红庙社区``."""
-    return _wrap(label).split("\n", 1)[0]
+    return case_label_lines(label).split("\n", 1)[0]
 
 
 def similarity_clustermap(
@@ -259,7 +251,7 @@ def similarity_clustermap(
     diagonal = np.eye(n, dtype=bool)
     matrix = pd.DataFrame(
         np.where(diagonal, np.nan, ordered),
-        index=[_wrap(lb) for lb in labels],
+        index=[case_label_lines(lb) for lb in labels],
         columns=[_head(lb) for lb in labels],
     )
     annot = np.where(diagonal, "", matrix.map(format_number).to_numpy(dtype=object))

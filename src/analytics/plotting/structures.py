@@ -36,6 +36,7 @@ from analytics.plotting import (
     FONT_FAMILY,
     PALETTE,
     SMALL_FONT_PT,
+    case_label_lines,
     check_lang,
     format_number,
     heatmap,
@@ -347,7 +348,8 @@ def structure_trees(
         for c in columns["column"]
     }
     header_parts = {
-        pos: _two_lines(case_labels.get(case_id, case_id)).split("\n") for pos, case_id in cases
+        pos: case_label_lines(case_labels.get(case_id, case_id)).split("\n")
+        for pos, case_id in cases
     }
     members = {pos: columns.loc[columns["case_pos"] == pos, "column"].tolist() for pos, _ in cases}
 
@@ -541,15 +543,6 @@ def structure_trees(
 # --------------------------------------------------------------------------- tier alignment
 
 
-def _two_lines(label: str) -> str:
-    """Put a case label's bracketed place on its own line: ``红庙社区\\n（朝阳）``."""
-    for bracket in (" (", "（"):
-        if bracket in label:
-            head, tail = label.split(bracket, 1)
-            return f"{head}\n{bracket.strip()}{tail}"
-    return label
-
-
 def tier_heatmap(
     data: pd.DataFrame,
     *,
@@ -567,7 +560,7 @@ def tier_heatmap(
     if ax is None:
         _, ax = new_figure("single", height=2.6)
     matrix = data.rename(
-        index=lambda c: _two_lines(case_labels.get(c, c)),
+        index=lambda c: case_label_lines(case_labels.get(c, c)),
         columns=lambda t: glossary.label("tiers", t, lang),
     )
     heatmap(matrix, ax=ax, lang=lang, annot=True, xlabel=_TEXT[lang]["tier_axis"], ylabel="")
@@ -798,8 +791,8 @@ def similarity_heatmaps(
     axes = fig.subplots(1, len(matrices), squeeze=False)[0]
     for ax, (measure, matrix) in zip(axes, matrices.items(), strict=True):
         labelled = matrix.rename(
-            index=lambda c: _two_lines(case_labels.get(c, c)),
-            columns=lambda c: _two_lines(case_labels.get(c, c)).split("\n")[0],
+            index=lambda c: case_label_lines(case_labels.get(c, c)),
+            columns=lambda c: case_label_lines(case_labels.get(c, c)).split("\n")[0],
         )
         heatmap(labelled, ax=ax, lang=lang, annot=True, xlabel="", ylabel="")
         ax.collections[0].set_clim(0, 1)
