@@ -37,6 +37,10 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "honour_kinds": (),
     "fact_kinds": (),
     "normalisation_steps": (),
+    "qualifiers": (),
+    "staff_roles": (),
+    "unit_groups": ("members",),
+    "relation_groups": ("members",),
 }
 LANGS = ("zh", "en")
 

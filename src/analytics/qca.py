@@ -33,6 +33,10 @@ Conventions, all taken from R's QCA 3.x (``truthTable()``, ``minimize()``, ``pof
 >>> tt = truth_table(df, outcome="Y", conditions=["A", "B"])
 >>> minimize(tt).models
 ['A']
+
+A truth table carries its data in ``attrs`` (pandas' metadata slot). pandas compares ``attrs``
+when it concatenates or merges frames, which fails for frames that hold DataFrames: clear them
+on copies first (``a, b = t1.copy(), t2.copy(); a.attrs = b.attrs = {}; pd.concat([a, b])``).
 """
 
 from __future__ import annotations
