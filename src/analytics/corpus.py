@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,15 +41,6 @@ from analytics.sources import (
 )
 
 # --------------------------------------------------------------------------- problems
-
-
-def _display(path: Path) -> str:
-    """A path as shown in messages: relative to the working directory when below it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
 
 
 def _dotted(path: Iterable) -> str:
@@ -246,7 +236,7 @@ def check_case_file(
     >>> problems
     []
     """
-    shown = _display(path)
+    shown = paths.display_path(path)
     problems: list[str] = []
 
     def problem(loc: tuple, reason: str, lines: dict | None = None) -> None:
@@ -391,7 +381,7 @@ def check_data_dir(
     else:
         files = _case_files(data)
         if not files:
-            problems.append(f"{_display(data / 'cases')}: no case files (*.yml)")
+            problems.append(f"{paths.display_path(data / 'cases')}: no case files (*.yml)")
         if drafts:
             files += sorted((data / "cases" / "drafts").glob("*.yml"))
     loaded: list[LoadedCase] = []
@@ -569,19 +559,7 @@ class Corpus:
     texts: dict[str, str]
     files: dict[str, CaseFile]
 
-    TABLES = (
-        "cases",
-        "structures",
-        "levels",
-        "staffing",
-        "metrics",
-        "excluded",
-        "units",
-        "ties",
-        "practices",
-        "honours",
-        "evidence",
-    )
+    TABLES = tuple(COLUMNS)
 
     def text(self, case_id: str) -> str:
         """The normalised text that every ``start``/``end`` of a case points into.

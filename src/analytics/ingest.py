@@ -52,7 +52,7 @@ from analytics import paths
 from analytics.errors import AnalyticsError
 from analytics.glossary import Glossary, load_glossary
 from analytics.quantities import Exclusion, Quantity, extract
-from analytics.sources import decode_bytes, normalise
+from analytics.sources import decode_bytes, normalise, read_bytes
 
 __all__ = [
     "EXCLUSION_REASONS",
@@ -1362,27 +1362,12 @@ def ingest_bytes(
     return case_id, found, doc
 
 
-def _display(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
-
-
 def _ingest_one(path_name: str, out_dir: str) -> IngestResult:
     """Worker: read one file and build its draft text (writing is left to the caller)."""
     path = Path(path_name)
     result = IngestResult(path=path_name)
     try:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise AnalyticsError(f"{path_name}: no such file") from None
-        except IsADirectoryError:
-            raise AnalyticsError(f"{path_name}: is a directory, not a text file") from None
-        except OSError as exc:
-            raise AnalyticsError(f"{path_name}: cannot read ({exc.strerror})") from None
+        data = read_bytes(path, path_name)
         if not data.strip():
             raise AnalyticsError(f"{path_name}: empty file")
         out = Path(out_dir)
@@ -1466,22 +1451,23 @@ def ingest_files(
             continue
         target = result.draft_path
         if target in claimed:
-            fail(f"{_display(target)}: also the draft of {claimed[target]}; rename one input")
+            shown = paths.display_path(target)
+            fail(f"{shown}: also the draft of {claimed[target]}; rename one input")
             continue
         claimed[target] = result.path
         if target.exists() and not force:
-            fail(f"{_display(target)}: exists; use --force to overwrite")
+            fail(f"{paths.display_path(target)}: exists; use --force to overwrite")
             continue
         try:
             out.mkdir(parents=True, exist_ok=True)
             target.write_text(result.yaml, encoding="utf-8")
         except OSError as exc:
-            fail(f"{_display(target)}: cannot write ({exc.strerror})")
+            fail(f"{paths.display_path(target)}: cannot write ({exc.strerror})")
             continue
         written += 1
         totals.update(result.counts)
     if bar is not None:
         bar.close()
-    print(f"ingest: {written} draft(s) written to {_display(out)}, {failures} failed")
+    print(f"ingest: {written} draft(s) written to {paths.display_path(out)}, {failures} failed")
     print("candidates: " + ", ".join(f"{kind} {n}" for kind, n in totals.items()))
     return 1 if failures else 0

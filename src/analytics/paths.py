@@ -25,6 +25,19 @@ NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 FIGURES_DIR: Path = ROOT / "figures"
 
 
+def display_path(path: Path | str) -> str:
+    """A path as shown in messages: relative to the working directory when below it.
+
+    >>> display_path(Path.cwd() / "data" / "x.yml") == str(Path("data") / "x.yml")
+    True
+    """
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
 def raw_dir(data_dir: Path | str | None = None) -> Path:
     """The raw-text folder of a data directory (the shipped one by default).
 

@@ -214,18 +214,6 @@ class CaseFile(Model):
     honours: list[Honour] = Field(default_factory=list)
 
 
-#: The evidence-carrying sections of a case file, as (field, kind label) pairs.
-SECTIONS: tuple[str, ...] = (
-    "structures",
-    "metrics",
-    "excluded",
-    "units",
-    "ties",
-    "practices",
-    "honours",
-)
-
-
 def iter_evidence(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, Evidence]]:
     """Yield ``(field_path, item)`` for every :class:`Evidence` in a model, depth first.
 

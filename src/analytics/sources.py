@@ -96,16 +96,27 @@ def read_text(path: Path | str) -> str:
     >>> read_text(p)
     '党委'
     """
-    path = Path(path)
+    return decode_bytes(read_bytes(path), str(path))[0]
+
+
+def read_bytes(path: Path | str, name: str | None = None) -> bytes:
+    """The raw bytes of a file, or a one-line :class:`SourceError` naming it (``name``, or the
+    path) when it is missing, a directory or unreadable.
+
+    >>> read_bytes("/no/such/file.txt")
+    Traceback (most recent call last):
+    ...
+    analytics.errors.SourceError: /no/such/file.txt: no such file
+    """
+    shown = str(path) if name is None else name
     try:
-        data = path.read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
-        raise SourceError(f"{path}: no such file") from None
+        raise SourceError(f"{shown}: no such file") from None
     except IsADirectoryError:
-        raise SourceError(f"{path}: is a directory, not a text file") from None
+        raise SourceError(f"{shown}: is a directory, not a text file") from None
     except OSError as exc:
-        raise SourceError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode_bytes(data, str(path))[0]
+        raise SourceError(f"{shown}: cannot read ({exc.strerror})") from None
 
 
 # --------------------------------------------------------------------------- normalising
